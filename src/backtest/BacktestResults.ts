@@ -8,8 +8,14 @@ export interface EquityPoint {
   /** Epoch ns as a decimal string (exact). */
   t: string;
   equity: number;
+  /** Drawdown from the running peak at this point, as a fraction of the peak. */
   drawdown: number;
   position: number;
+  /**
+   * Optional (added by EquitySampler): the largest drawdown reached at any update inside this
+   * point's sampling interval (>= drawdown), so a trough between two samples still shows in charts.
+   */
+  interval_max_drawdown?: number;
 }
 
 export interface FillPoint {

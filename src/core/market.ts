@@ -13,6 +13,12 @@ export type MboAction = 'A' | 'C' | 'M' | 'R' | 'T' | 'F' | 'N';
 /** Book side of a market event: B(id), A(sk) or N(one). */
 export type BookSide = 'B' | 'A' | 'N';
 
+/**
+ * MBO flag: last record of a venue event (packet) for the instrument. Between such records the
+ * book can be transiently inconsistent (e.g. crossed mid-match); it is consistent after one.
+ */
+export const MBO_FLAG_LAST = 0x80;
+
 /** One L3 (market-by-order) event. */
 export interface MboEvent {
   kind: 'mbo';

@@ -1,0 +1,12 @@
+export { LineReader, DEFAULT_CHUNK_SIZE, DEFAULT_MAX_LINE_CHARS } from './LineReader.ts';
+export { CsvFields, firstField, parseIntField, parseFloatField } from './csv.ts';
+export { TimeParts, TimeBase, parseEpochInteger, epochMsToParts, parseIsoDateTime, parseHistDataTime, utcMidnightOf } from './timestamps.ts';
+export { FileSource, type L2SequenceRule, type DeclaresSequenceRule } from './FileSource.ts';
+export { GroupedL2CsvSource, MessageKey, newL2Event } from './GroupedL2CsvSource.ts';
+export { BinanceDepthCsvSource } from './BinanceDepthCsvSource.ts';
+export { TardisIncrementalL2Source } from './TardisIncrementalL2Source.ts';
+export { TardisSnapshot25Source, type TardisSnapshotOptions } from './TardisSnapshot25Source.ts';
+export { BybitOrderbookJsonlSource } from './BybitOrderbookJsonlSource.ts';
+export { QuoteCsvSource, HISTDATA_UTC_OFFSET_MINUTES, type QuoteCsvFormat, type QuoteCsvOptions } from './QuoteCsvSource.ts';
+export { BarCsvSource, type BarCsvOptions } from './BarCsvSource.ts';
+export { openFileSource, FILE_FORMATS, type FileFormat } from './openFileSource.ts';
