@@ -81,6 +81,8 @@ export interface BacktestResults {
     partially_filled: number;
     canceled: number;
     rejected: number;
+    /** Venue rejections by reason (e.g. POST_ONLY_WOULD_TAKE). */
+    rejected_by_reason: Record<string, number>;
     denied: number;
     denied_by_reason: Record<string, number>;
   };

@@ -55,6 +55,14 @@ export function runBacktest(loaded: LoadedConfig, options: BacktestRunOptions): 
     });
   });
 
+  const rejectedByReason: Record<string, number> = {};
+  node.bus.subscribe('order.event', (e) => {
+    if (e.type === 'OrderRejected') {
+      const r = e.reason || e.order.reason || 'UNSPECIFIED';
+      rejectedByReason[r] = (rejectedByReason[r] ?? 0) + 1;
+    }
+  });
+
   const bar = options.progress ? new SingleBar({ format: 'replay |{bar}| {percentage}% | {value}/{total} KiB | {events} events', hideCursor: true }) : undefined;
   const p0 = source.progress();
   bar?.start(Math.max(1, Math.round(p0.total / 1024)), 0, { events: 0 });
@@ -135,6 +143,7 @@ export function runBacktest(loaded: LoadedConfig, options: BacktestRunOptions): 
       partially_filled: oms.counters.partiallyFilled,
       canceled: oms.counters.canceled,
       rejected: oms.counters.rejected,
+      rejected_by_reason: sortedRecord(rejectedByReason),
       denied: oms.counters.denied,
       denied_by_reason: sortedRecord(oms.counters.deniedByReason),
     },

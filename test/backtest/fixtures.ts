@@ -74,6 +74,7 @@ export function makeResults(over: { strategy?: string; points?: number; fills?: 
       partially_filled: 2,
       canceled: 25,
       rejected: 2,
+      rejected_by_reason: { POST_ONLY_WOULD_TAKE: 1 },
       denied: 3,
       denied_by_reason: { MAX_POSITION: 2, PRICE_COLLAR: 1 },
     },
