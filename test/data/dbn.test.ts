@@ -11,6 +11,9 @@ import { DbnMboSource } from '../../src/data/dbn/DbnMboSource.ts';
 import { DataRejectError, type RejectCounter } from '../../src/data/RejectCounter.ts';
 import type { SourceOptions } from '../../src/data/MarketDataSource.ts';
 
+// Note: every assert.ok carries a message; without one, node's assert re-parses the (tsx-compiled,
+// one-line) source to describe the failure, which can take minutes.
+//
 // Real data (see ../shared/data/README.md). Counts below were measured independently with a
 // python3 struct reader over `zstd -dc` output, not with this decoder.
 const DATA = fileURLToPath(new URL('../../../shared/data/', import.meta.url));
@@ -79,8 +82,8 @@ function assertWellFormed(events: readonly MboEvent[]): void {
   for (const e of events) {
     assert.ok(Number.isSafeInteger(e.price) && Number.isSafeInteger(e.size) && Number.isSafeInteger(e.tsNs) &&
       Number.isSafeInteger(e.tsRecvNs) && Number.isSafeInteger(e.orderId) && Number.isSafeInteger(e.sequence), `non-integer field in ${JSON.stringify(e)}`);
-    assert.ok('ACMRTFN'.includes(e.action) && e.action.length === 1);
-    assert.ok('ABN'.includes(e.side) && e.side.length === 1);
+    assert.ok('ACMRTFN'.includes(e.action) && e.action.length === 1, `bad action ${e.action}`);
+    assert.ok('ABN'.includes(e.side) && e.side.length === 1, `bad side ${e.side}`);
     assert.equal(e.instrumentId, 17077);
   }
 }
@@ -92,8 +95,10 @@ function slice25(from: number, n: number): Uint8Array {
   out.set(raw25.subarray(HDR + from * REC, HDR + (from + n) * REC), HDR);
   return out;
 }
-// Records 8000..10999: the end of the snapshot and the Globex open, with every action present.
-const SMALL = slice25(8000, 3000);
+// Records 8600..10099: the end of the snapshot, the 22:00 reopen and the 23:00 Globex open (first
+// trade at record 9650): every action of the file is present.
+const SMALL_N = 1500;
+const SMALL = slice25(8600, SMALL_N);
 const SMALL_PATH = join(tmp, 'small.dbn');
 writeFileSync(SMALL_PATH, SMALL);
 const SMALL_EVENTS = readAll(SMALL_PATH).events;
@@ -108,9 +113,9 @@ test('20231225: 68,792 events with the exact action and side counts, 0 rejects',
     actions[e.action] = (actions[e.action] ?? 0) + 1;
     sides[e.side] = (sides[e.side] ?? 0) + 1;
   }
-  assert.deepEqual(actions, { A: 29_216, C: 17_999, M: 12_233, T: 2_973, F: 6_371 });
   assert.equal(actions.R, undefined, 'no clear-book (R) or none (N) records in this file');
   assert.equal(actions.N, undefined);
+  assert.deepEqual(actions, { A: 29_216, C: 17_999, M: 12_233, T: 2_973, F: 6_371 });
   assert.deepEqual(sides, { B: 36_358, A: 32_398, N: 36 });
   assert.equal(events.filter((e) => e.side === 'N' && e.action === 'F').length, 35);
   assert.equal(events.filter((e) => e.orderId === 0).length, 1, 'one side-N trade without an order id');
@@ -179,7 +184,7 @@ test('20231225: every field matches an independent BigInt decode (times exact to
 test('20231225: metadata', () => {
   const { source } = readAll(ZST_25);
   const m = source.metadata;
-  assert.ok(m);
+  assert.ok(m, 'metadata parsed');
   assert.equal(m.version, 1);
   assert.equal(m.dataset, 'GLBX.MDP3');
   assert.equal(m.schemaName, 'mbo');
@@ -195,7 +200,7 @@ test('20231224: 8,725 snapshot adds, same time base as the 25th', () => {
   const { events, rejects, source } = readAll(ZST_24);
   assert.equal(rejects.total, 0);
   assert.equal(events.length, 8_725);
-  assert.ok(events.every((e) => e.action === 'A' && (e.flags & 0x20) !== 0));
+  assert.ok(events.every((e) => e.action === 'A' && (e.flags & 0x20) !== 0), 'all snapshot adds');
   assert.equal(events.filter((e) => e.side === 'B').length, 5_192);
   assert.equal(events[8_724].flags, 0xa8, 'the last snapshot record has F_LAST (not so in the 25th file)');
   assert.equal(source.timeBaseNs, BASE_24);
@@ -216,7 +221,7 @@ test('plain .dbn and every chunk size give the same events as the .zst', () => {
     assert.equal(z.rejects.total, 0);
     assert.deepEqual(z.events, reference, `zst chunkSize ${chunkSize}`);
   }
-  for (const chunkSize of [1, 55, 57]) {
+  for (const chunkSize of [7, 55, 57]) {
     const r = readAll(SMALL_PATH, { chunkSize });
     assert.equal(r.rejects.total, 0);
     assert.deepEqual(r.events, SMALL_EVENTS, `plain chunkSize ${chunkSize}`);
@@ -273,7 +278,7 @@ function damage(bytes: Uint8Array, record: number, kind: Damage, k: number): voi
 
 test('fuzz: a single damaged field is rejected with its reason and only that record is lost', () => {
   const kinds: Damage[] = ['action', 'side', 'rtype', 'instrument', 'offtick', 'orderid', 'undefprice'];
-  fc.assert(fc.property(fc.integer({ min: 0, max: 2999 }), fc.constantFrom(...kinds), fc.nat(), (i, kind, k) => {
+  fc.assert(fc.property(fc.integer({ min: 0, max: SMALL_N - 1 }), fc.constantFrom(...kinds), fc.nat(), (i, kind, k) => {
     if (kind === 'undefprice' && (SMALL_EVENTS[i].action === 'R' || SMALL_EVENTS[i].action === 'N')) return;
     const bytes = SMALL.slice();
     damage(bytes, i, kind, k);
@@ -282,7 +287,7 @@ test('fuzz: a single damaged field is rejected with its reason and only that rec
     assert.equal(rejects.samples[0].position, i + 1);
     assert.match(rejects.samples[0].detail, new RegExp(`at byte ${HDR + i * REC} `));
     assert.deepEqual(events, [...SMALL_EVENTS.slice(0, i), ...SMALL_EVENTS.slice(i + 1)]);
-  }), { numRuns: 150 });
+  }), { numRuns: 120 });
 });
 
 test('stopOnReject: throws DataRejectError naming the record and byte position', () => {
@@ -336,8 +341,8 @@ test('a record length under 16 bytes ends the stream with one reject; 52 bytes i
   damage(b2, 0, 'length', 0);
   const r2 = readAll(writeTmp(b2));
   // 52 bytes skipped, then the decoder is misaligned by 4 bytes: the rest is rejected, never crashes.
-  assert.ok(r2.rejects.byReason.bad_record_length >= 1);
-  assert.ok(r2.rejects.total >= 2);
+  assert.ok(r2.rejects.byReason.bad_record_length >= 1, JSON.stringify(r2.rejects.byReason));
+  assert.ok(r2.rejects.total >= 2, JSON.stringify(r2.rejects.byReason));
   assertWellFormed(r2.events);
 });
 
@@ -410,7 +415,7 @@ function readNoThrow(bytes: Uint8Array, ext = '.dbn', options?: SourceOptions): 
 }
 
 test('fuzz: truncation at any byte is detected unless it falls on a record boundary', () => {
-  fc.assert(fc.property(fc.integer({ min: 0, max: SMALL.length }), fc.integer({ min: 1, max: 300 }), (cut, chunkSize) => {
+  fc.assert(fc.property(fc.integer({ min: 0, max: SMALL.length }), fc.integer({ min: 7, max: 5000 }), (cut, chunkSize) => {
     const { events, rejects } = readNoThrow(SMALL.subarray(0, cut), '.dbn', { chunkSize });
     assertWellFormed(events);
     if (cut < HDR) {
@@ -429,7 +434,7 @@ test('fuzz: random bytes never throw and are refused', () => {
   fc.assert(fc.property(fc.uint8Array({ maxLength: 3000 }), (bytes) => {
     const { events, rejects } = readNoThrow(bytes);
     assert.equal(events.length, 0);
-    assert.ok(rejects.total >= 1);
+    assert.ok(rejects.total >= 1, 'random bytes accepted silently');
   }), { numRuns: 200 });
   // ... including random bytes behind the zstd magic
   fc.assert(fc.property(fc.uint8Array({ maxLength: 3000 }), (tail) => {
@@ -438,7 +443,7 @@ test('fuzz: random bytes never throw and are refused', () => {
     bytes.set(tail, 4);
     const { events, rejects } = readNoThrow(bytes, '.dbn.zst');
     assert.equal(events.length, 0);
-    assert.ok(rejects.total >= 1);
+    assert.ok(rejects.total >= 1, 'random bytes accepted silently');
   }), { numRuns: 100 });
 });
 
@@ -449,7 +454,7 @@ test('fuzz: random bytes after a valid header never throw; damage is counted', (
     bytes.set(tail, HDR);
     const { events, rejects } = readNoThrow(bytes, '.dbn', { chunkSize });
     assertWellFormed(events);
-    assert.ok(rejects.total >= 1);
+    assert.ok(rejects.total >= 1, 'damage after the header not counted');
   }), { numRuns: 200 });
 });
 
@@ -470,7 +475,7 @@ test('fuzz: damaged .zst (truncated or flipped) never throws; a cut inside a fra
   // The file holds two zstd frames (metadata, then records); a cut exactly between them is a
   // valid empty DBN file and cannot be detected.
   const secondFrame = z.indexOf(Buffer.from([0x28, 0xb5, 0x2f, 0xfd]), 4);
-  assert.ok(secondFrame > 0);
+  assert.ok(secondFrame > 0, 'second zstd frame found');
   fc.assert(fc.property(fc.integer({ min: 1, max: z.length - 1 }), fc.array(fc.tuple(fc.nat(), fc.integer({ min: 1, max: 255 })), { maxLength: 3 }), (cut, flips) => {
     const bytes = new Uint8Array(z.subarray(0, cut));
     for (const [at, x] of flips) bytes[at % cut] ^= x;

@@ -379,7 +379,7 @@ export class DbnMboSource implements MarketDataSource {
     if (err !== undefined) {
       this.streamError = undefined;
       this.rejectAt(err.reason, this.recordNo + 1, `${err.detail}; ${avail} undecoded bytes at byte ${at} dropped`);
-    } else if (avail > 100000) {
+    } else if (avail > 0) {
       this.rejectAt('truncated_record', this.recordNo + 1, `stream ends ${avail} bytes into a record at byte ${at} of the decompressed stream`);
     }
   }
