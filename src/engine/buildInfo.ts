@@ -1,10 +1,21 @@
 import { createHash } from 'node:crypto';
-import { readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const srcRoot = dirname(dirname(fileURLToPath(import.meta.url)));
-const repoRoot = dirname(srcRoot);
+/** The directory holding package.json, found upwards from this module (works from src/ and from dist/). */
+function findRepoRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'package.json'))) {
+    const up = dirname(dir);
+    if (up === dir) throw new Error('bulwark: cannot find package.json above the build');
+    dir = up;
+  }
+  return dir;
+}
+
+const repoRoot = findRepoRoot();
+const srcRoot = join(repoRoot, 'src');
 
 export interface BuildInfo {
   version: string;
