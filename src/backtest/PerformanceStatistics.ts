@@ -47,6 +47,23 @@
  *                  fills of one order can push it above 1.
  *   Closed trade = what the caller passes in closedTradePnls: the net P&L (after fees) of each
  *                  closed round trip or position-reducing fill.
+ *   Expectancy   = mean net P&L per closed trade = sum(closedTradePnls) / closed trades; 0 when
+ *                  there are no closed trades.
+ *   Annualised return = (final equity / starting capital)^(periodsPerYear / n) - 1, n = the
+ *                  number of sampled periods (equity.length): the run's growth compounded over a
+ *                  trading year of the same periods that annualise Sharpe (CAGR). -1 when final
+ *                  equity <= 0; 0 when n = 0 or the starting capital <= 0; null when the result
+ *                  overflows a double (a large gain over a few periods). Over a short run this is
+ *                  an extrapolation, like an annualised Sharpe of a short run.
+ *   Calmar       = annualised return / max drawdown (as fractions, e.g. -0.5 / 0.02 = -25) over
+ *                  the whole run, not the customary trailing 36 months; null when max drawdown is
+ *                  0 or the annualised return is null.
+ *   Average equity = mean of e_0 (starting capital) and the sampled e_1..e_n.
+ *   Turnover     = traded notional / average equity, over the run (not annualised): 2.5 means the
+ *                  run traded 2.5 times its average equity. 0 when average equity <= 0. Traded
+ *                  notional = sum over fills of |price| x qty x multiplier (the caller's).
+ *   Slippage, time in market, max position: computed by ExecutionTracker (definitions there) and
+ *                  passed through.
  */
 import type { EquityPoint, PerformanceStats } from './BacktestResults.ts';
 
@@ -252,6 +269,15 @@ export interface StatsInput {
   orders: number;
   fills: number;
   volumeLots: number;
+  /** Sum over fills of |price| x qty x multiplier, currency (0 when absent). */
+  tradedNotional?: number;
+  /** Slippage vs mid at decision time (ExecutionTracker.totals()); zeros when absent. */
+  slippage?: { fills: number; avgTicks: number; avg: number; cost: number };
+  /** Fraction of the replay with a position open (ExecutionTracker.timeInMarket()). */
+  timeInMarket?: number;
+  /** Largest |position| per instrument symbol, lots. */
+  maxPositionLots?: Readonly<Record<string, number>>;
+  maxGrossPositionLots?: number;
 }
 
 /** r_i = e_i / e_(i-1) - 1 with e_0 = startingCapital; returns with a base <= 0 are left out. */
@@ -343,6 +369,27 @@ export function tradeStatistics(closedTradePnls: readonly number[]): {
   };
 }
 
+/** CAGR over the run (definition at the top); null when it overflows. */
+export function annualizedReturn(startingCapital: number, finalEquity: number, periods: number, periodsPerYearValue: number): number | null {
+  if (!(startingCapital > 0) || periods <= 0) return 0;
+  if (!(finalEquity > 0)) return -1;
+  const r = (finalEquity / startingCapital) ** (periodsPerYearValue / periods) - 1;
+  return Number.isFinite(r) ? r : null;
+}
+
+/** Annualised return / max drawdown; null when either makes the ratio undefined. */
+export function calmarRatio(annualized: number | null, maxDrawdown: number): number | null {
+  if (annualized === null || !(maxDrawdown > 0)) return null;
+  return annualized / maxDrawdown;
+}
+
+/** Mean of the starting capital and the sampled equity values. */
+export function averageEquity(startingCapital: number, equity: readonly number[]): number {
+  let sum = startingCapital;
+  for (let i = 0; i < equity.length; i++) sum += equity[i];
+  return sum / (equity.length + 1);
+}
+
 /** Computes the results-contract PerformanceStats; pure and deterministic. */
 export function computeStatistics(input: StatsInput): PerformanceStats {
   if (!(input.periodsPerYear > 0)) throw new RangeError(`periodsPerYear must be > 0, got ${input.periodsPerYear}`);
@@ -352,6 +399,15 @@ export function computeStatistics(input: StatsInput): PerformanceStats {
   const netPnl = finalEquity - startingCapital;
   const returns = periodReturns(startingCapital, equity);
   const trades = tradeStatistics(input.closedTradePnls);
+  const maxDrawdown = input.maxDrawdown ?? maxDrawdownOf(startingCapital, equity);
+  const annualized = annualizedReturn(startingCapital, finalEquity, equity.length, input.periodsPerYear);
+  let pnlSum = 0;
+  for (let i = 0; i < input.closedTradePnls.length; i++) pnlSum += input.closedTradePnls[i];
+  const avgEquity = averageEquity(startingCapital, equity);
+  const tradedNotional = input.tradedNotional ?? 0;
+  const slip = input.slippage ?? { fills: 0, avgTicks: 0, avg: 0, cost: 0 };
+  const maxPositionLots: Record<string, number> = {};
+  for (const k of Object.keys(input.maxPositionLots ?? {})) maxPositionLots[k] = input.maxPositionLots?.[k] ?? 0;
   return {
     starting_capital: startingCapital,
     final_equity: finalEquity,
@@ -363,7 +419,7 @@ export function computeStatistics(input: StatsInput): PerformanceStats {
     sortino: sortinoRatio(returns, input.periodsPerYear),
     sampling_interval_s: input.samplingIntervalS,
     periods_per_year: input.periodsPerYear,
-    max_drawdown: input.maxDrawdown ?? maxDrawdownOf(startingCapital, equity),
+    max_drawdown: maxDrawdown,
     profit_factor: trades.profitFactor,
     win_rate: trades.winRate,
     closed_trades: trades.closedTrades,
@@ -372,5 +428,18 @@ export function computeStatistics(input: StatsInput): PerformanceStats {
     fill_ratio: input.orders > 0 ? input.fills / input.orders : 0,
     fees: input.fees,
     volume_lots: input.volumeLots,
+    annualized_return: annualized,
+    calmar: calmarRatio(annualized, maxDrawdown),
+    expectancy: trades.closedTrades > 0 ? pnlSum / trades.closedTrades : 0,
+    slippage_fills: slip.fills,
+    avg_slippage_ticks: slip.avgTicks,
+    avg_slippage: slip.avg,
+    slippage_cost: slip.cost,
+    traded_notional: tradedNotional,
+    average_equity: avgEquity,
+    turnover: avgEquity > 0 ? tradedNotional / avgEquity : 0,
+    time_in_market: input.timeInMarket ?? 0,
+    max_position_lots: maxPositionLots,
+    max_gross_position_lots: input.maxGrossPositionLots ?? 0,
   };
 }

@@ -57,6 +57,15 @@ export function formatProfitFactor(stats: PerformanceStats): string {
   return 'n/a';
 }
 
+/** A fraction that may be null (undefined in results written before the field existed): "n/a". */
+export function formatNullablePercent(fraction: number | null | undefined, decimals = 2): string {
+  return fraction === null || fraction === undefined ? 'n/a' : formatPercent(fraction, decimals);
+}
+
+export function formatNullableNumber(n: number | null | undefined, decimals = 2): string {
+  return n === null || n === undefined ? 'n/a' : formatNumber(n, decimals);
+}
+
 /** A results time (epoch-ns decimal string or ISO-8601) as ISO-8601 with nanoseconds. */
 export function formatTime(t: string): string {
   if (/^-?\d+$/.test(t)) return formatEpochNs(BigInt(t));
@@ -122,8 +131,22 @@ export function summarySections(r: BacktestResults): SummarySection[] {
         num(`Sharpe (${formatNumber(s.sampling_interval_s, 0)} s, ${formatNumber(s.periods_per_year, 0)}/yr)`, formatNumber(s.sharpe, 2)),
         num('Sortino', formatNumber(s.sortino, 2)),
         num('Max drawdown', formatPercent(s.max_drawdown, 2)),
+        num('Annualised return (CAGR)', formatNullablePercent(s.annualized_return)),
+        num('Calmar (ann. return / max DD)', formatNullableNumber(s.calmar, 2)),
         num('Profit factor', formatProfitFactor(s)),
         num(`Win rate (${formatInt(s.closed_trades)} closed trades)`, formatPercent(s.win_rate, 1)),
+        num('Expectancy (per closed trade)', money(s.expectancy)),
+      ],
+    },
+    {
+      title: 'Execution',
+      rows: [
+        num(`Avg slippage vs decision mid (${formatInt(s.slippage_fills)} fills)`, `${formatNumber(s.avg_slippage_ticks, 3)} ticks`),
+        num('Avg slippage per fill', money(s.avg_slippage)),
+        num('Traded notional', money(s.traded_notional)),
+        num('Turnover (notional / avg equity)', `${formatNumber(s.turnover, 2)}x`),
+        num('Time in market', formatPercent(s.time_in_market, 1)),
+        ...Object.keys(s.max_position_lots ?? {}).map((sym) => num(`Max position ${sym} (lots)`, formatQuantity(s.max_position_lots[sym]))),
       ],
     },
     {

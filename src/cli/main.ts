@@ -8,6 +8,7 @@ import { renderHtmlReport, writeReport } from '../backtest/HtmlReport.ts';
 import { formatSummaryTable } from '../backtest/SummaryTable.ts';
 import { ConfigError, configPathForEnv, loadConfig } from '../config/loadConfig.ts';
 import { DataRejectError } from '../data/RejectCounter.ts';
+import { ReplaySpanError } from '../data/openSource.ts';
 import { buildInfo } from '../engine/buildInfo.ts';
 import { StrategyParamsError } from '../strategy/registry.ts';
 
@@ -96,6 +97,10 @@ export function main(argv: string[]): void {
     }
     if (e instanceof StrategyParamsError) {
       process.stderr.write(`invalid configuration:\n  ${e.problems.join('\n  ')}\n`);
+      process.exit(EXIT_CONFIG);
+    }
+    if (e instanceof ReplaySpanError) {
+      process.stderr.write(`invalid configuration:\n  ${e.message}\n`);
       process.exit(EXIT_CONFIG);
     }
     if (e instanceof DataRejectError) {

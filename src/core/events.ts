@@ -50,4 +50,16 @@ export type DenyReason =
   | 'KILL_SWITCH'
   | 'CIRCUIT_BREAKER'
   | 'INVALID_ORDER'
-  | 'UNKNOWN_INSTRUMENT';
+  | 'UNKNOWN_INSTRUMENT'
+  | 'COOLDOWN' // after the breaker's cooldown, before the operator reset: only risk-reducing orders
+  | 'HARD_RATE_LIMIT' // the attempt that breached max_order_rate (the kill switch trips with it)
+  | 'MAX_GROSS_POSITION'
+  | 'MAX_GROSS_EXPOSURE'
+  | 'MAX_LEVERAGE'
+  | 'CONCENTRATION'
+  | 'FAT_FINGER'
+  | 'DUPLICATE_ORDER_ID'
+  | 'INSTRUMENT_HALTED'
+  | 'OUTSIDE_TRADING_HOURS'
+  | 'NO_REFERENCE_PRICE' // a collar or notional check needs a price and there is no mid or last trade
+  | 'REDUCE_ONLY'; // a reduce-only order that would not reduce the position

@@ -6,10 +6,14 @@ import { L2OrderBook } from '../data/book/L2OrderBook.ts';
 import { L3OrderBook } from '../data/book/L3OrderBook.ts';
 import { ScheduleFeeModel } from '../execution/sim/FeeModel.ts';
 import { ConstantLatencyModel } from '../execution/sim/LatencyModel.ts';
+import { MarketDataDelay } from '../execution/sim/MarketDataDelay.ts';
 import { SimulatedVenue } from '../execution/sim/SimulatedVenue.ts';
+import { simulatedVenueOptions } from '../execution/sim/venueOptions.ts';
 import { OrderManager } from '../oms/OrderManager.ts';
+import { omsSettingsFromConfig } from '../oms/OmsSettings.ts';
 import { Portfolio } from '../portfolio/Portfolio.ts';
 import { RiskEngine } from '../risk/RiskEngine.ts';
+import { riskLimitsFromConfig } from '../risk/riskConfig.ts';
 import { buildStrategy } from '../strategy/registry.ts';
 import { TradingKernel } from './TradingKernel.ts';
 
@@ -58,30 +62,33 @@ export function buildBacktestNode(config: BulwarkConfig, timeBaseNs: bigint): Ba
   const strategy = buildStrategy(config.trading.strategy, strategyId, config.trading.params);
   const oms = new OrderManager(clock, bus, config.node.id_prefix);
   const portfolio = new Portfolio([...instruments.values()], toNanos(config.trading.starting_capital));
-  const venue = new SimulatedVenue(clock, instruments, books, new ScheduleFeeModel(config.fees), new ConstantLatencyModel(config.latency, rng.fork()), {
-    venue: 'SIM',
-    trackQueuePosition: config.execution.track_queue_position,
-  });
+  // forks in this order (arguments evaluate left to right): latency first, so adding the fill model's stream changed no jitter
+  const venue = new SimulatedVenue(
+    clock,
+    instruments,
+    books,
+    new ScheduleFeeModel(config.fees),
+    new ConstantLatencyModel(config.latency, rng.fork()),
+    simulatedVenueOptions('SIM', config.execution, rng.fork()),
+  );
+  // the strategy sees a lagged copy of each book when market data has latency; none at 0 (zero cost)
+  const marketDataDelay = config.latency.market_data_latency_ns > 0 ? new MarketDataDelay(clock, config.latency.market_data_latency_ns) : undefined;
   // the kernel is the risk engine's view of open orders; it exists only after the engine, hence the late binding
   let kernelRef: TradingKernel | undefined;
   const risk = new RiskEngine(
-    {
-      maxOrderSize: config.risk.max_order_size,
-      maxPosition: config.risk.max_position,
-      maxOpenOrders: config.risk.max_open_orders,
-      maxOrdersPerSecond: config.risk.max_orders_per_second,
-      warningDrawdownPct: config.risk.warning_drawdown_pct,
-      maxDrawdownPct: config.risk.max_drawdown_pct,
-    },
+    riskLimitsFromConfig(config.risk),
     {
       position: (id) => portfolio.position(id),
       openQty: (id, side) => (kernelRef ? kernelRef.openQty(id, side) : 0),
       openOrderCount: () => oms.openOrderCount(),
+      instruments,
+      referencePrice: (id) => (kernelRef ? kernelRef.referencePrice(id) : NaN),
+      equity: () => portfolio.equity(),
     },
     clock,
     bus,
   );
-  const kernel = new TradingKernel({ clock, bus, instruments, books, strategy, risk, oms, execution: venue, portfolio });
+  const kernel = new TradingKernel({ clock, bus, instruments, books, strategy, risk, oms, execution: venue, portfolio, marketDataDelay, omsSettings: omsSettingsFromConfig(config.oms) });
   kernelRef = kernel;
   return { kernel, clock, bus, instruments, books, oms, portfolio, risk, venue, strategyId };
 }

@@ -12,7 +12,11 @@ export type ExecutionReportType =
   | 'CANCEL_REJECTED'
   | 'REPLACED'
   | 'REPLACE_REJECTED'
-  | 'EXPIRED';
+  | 'EXPIRED'
+  | 'STATUS'; // the answer to queryOrder: the venue's view of the order (venueState, cumQty); changes nothing by itself
+
+/** STATUS only: what the venue says the order is. UNKNOWN: it does not know the order (not arrived, lost, or forgotten). */
+export type VenueOrderState = 'NEW' | 'PARTIALLY_FILLED' | 'FILLED' | 'CANCELED' | 'EXPIRED' | 'REJECTED' | 'UNKNOWN';
 
 export interface ExecutionReport {
   type: ExecutionReportType;
@@ -30,6 +34,9 @@ export interface ExecutionReport {
   /** REPLACED only: the order's new price and total quantity. */
   newPrice: Ticks;
   newQty: Lots;
+  /** STATUS only: the venue's state of the order and the quantity it has filled in total. */
+  venueState?: VenueOrderState;
+  cumQty?: Lots;
 }
 
 /** Builds a report with neutral defaults for the fields its type does not use. */
@@ -61,5 +68,16 @@ export interface ExecutionClient {
   cancel(order: Order): void;
   /** Cancel/replace to a new limit price and/or total quantity. */
   replace(order: Order, newPrice: Ticks, newQty: Lots): void;
+  /**
+   * Order status request (optional: a venue without one is only timed out). The answer comes
+   * back through onReport as a STATUS report; the OMS applies it only where it completes what
+   * we know (an ack we never got, a reject), see OrderManager.
+   */
+  queryOrder?(order: Order): void;
+  /**
+   * Optional: drop the session to the venue (kill switch, after its cancels and flatten orders
+   * are answered). A venue without one (the simulator) is simply not disconnected.
+   */
+  disconnect?(): void;
   onReport(listener: (report: ExecutionReport) => void): void;
 }

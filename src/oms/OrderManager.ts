@@ -13,6 +13,7 @@ export type OmsAnomalyReason =
   | 'INVALID_FILL' // lastQty/lastPrice not positive integers, fee not a bigint
   | 'INVALID_REPLACE' // REPLACED with newQty <= filledQty or a non-positive/non-integer price
   | 'ILLEGAL_TRANSITION' // the state machine refuses the event in the order's status
+  | 'STATUS_MISMATCH' // a STATUS answer contradicts what we applied (venue filled less than we did; rejects an order it acked)
   | 'UNKNOWN_REPORT_TYPE';
 
 export interface OmsAnomaly {
@@ -46,6 +47,8 @@ export interface OmsCounters {
   expired: number;
   /** REPLACED reports applied. */
   replaced: number;
+  /** STATUS reports received (answers to order status queries), applied or not. */
+  statusReports: number;
   /** Expected late answers on finished orders (e.g. cancel rejected because it just filled): ignored, not anomalies. */
   lateReports: number;
   /** All anomalies, including those beyond MAX_STORED_ANOMALIES. */
@@ -60,7 +63,7 @@ const ORDER_TYPES: ReadonlySet<string> = new Set(['MARKET', 'LIMIT', 'STOP', 'ST
 const TIFS: ReadonlySet<string> = new Set(['GTC', 'IOC', 'FOK', 'DAY', 'GTD']);
 const NO_ORDERS: readonly Order[] = [];
 
-const REPORT_EVENT: Readonly<Record<ExecutionReportType, OrderEventType>> = {
+const REPORT_EVENT: Readonly<Record<Exclude<ExecutionReportType, 'STATUS'>, OrderEventType>> = {
   ACCEPTED: 'OrderAccepted',
   REJECTED: 'OrderRejected',
   FILLED: 'OrderFilled',
@@ -105,6 +108,8 @@ export function validateIntent(intent: OrderIntent, nowNs: number): string | nul
 /** What the OMS keeps per order beside the Order itself. Also the state machine's context. */
 class OrderSlot implements TransitionContext {
   acked = false;
+  /** The ack was taken from a STATUS answer: the venue's own ACCEPTED may still come (once). */
+  ackFromStatus = false;
   replaceInFlight = false;
   pendingPrice: Ticks = 0;
   pendingQty: Lots = 0;
@@ -151,6 +156,7 @@ export class OrderManager {
     deniedByReason: {},
     expired: 0,
     replaced: 0,
+    statusReports: 0,
     lateReports: 0,
     anomalies: 0,
     anomaliesByReason: {},
@@ -281,6 +287,10 @@ export class OrderManager {
       return;
     }
     const order = slot.order;
+    if (r.type === 'STATUS') {
+      this.applyStatus(slot, r);
+      return;
+    }
     const event = REPORT_EVENT[r.type] as OrderEventType | undefined;
     if (event === undefined) {
       this.anomaly('UNKNOWN_REPORT_TYPE', r, order.status);
@@ -292,7 +302,11 @@ export class OrderManager {
     }
     const next = nextStatus(order, event, 0, slot);
     if (next === null) {
-      if (isLateReport(order.status, event, slot.acked)) this.c.lateReports++;
+      if (event === 'OrderAccepted' && slot.ackFromStatus) {
+        // the venue's own ack, overtaken by the answer to our status query: expected, once
+        slot.ackFromStatus = false;
+        this.c.lateReports++;
+      } else if (isLateReport(order.status, event, slot.acked)) this.c.lateReports++;
       else this.anomaly('ILLEGAL_TRANSITION', r, order.status);
       return;
     }
@@ -334,6 +348,38 @@ export class OrderManager {
     }
     this.setStatus(order, next);
     this.emit(event, order, undefined, r.reason === '' ? undefined : r.reason);
+  }
+
+  /**
+   * A STATUS report (the venue's answer to queryOrder) is not an order event by itself. It is
+   * applied only where it completes what we know without inventing executions:
+   * - the venue has the order (NEW, PARTIALLY_FILLED, FILLED, CANCELED, EXPIRED) and we never
+   *   got its ack: applied as the ACCEPTED we missed (fills and cancels come as their own reports;
+   *   a venue that lost them is a case for reconciliation, not for the OMS to guess);
+   * - the venue REJECTED an order we have no answer for: applied as that REJECTED;
+   * - UNKNOWN: nothing (the order may still be on its way);
+   * - a venue filled quantity below ours, or a REJECTED for an order already acked or filled:
+   *   a STATUS_MISMATCH anomaly. Anything else confirms what we know and changes nothing.
+   */
+  private applyStatus(slot: OrderSlot, r: ExecutionReport): void {
+    this.c.statusReports++;
+    const order = slot.order;
+    const state = r.venueState;
+    if (state === undefined || state === 'UNKNOWN') return;
+    const cum = r.cumQty ?? 0;
+    if (Number.isSafeInteger(cum) && cum < order.filledQty) {
+      this.anomaly('STATUS_MISMATCH', r, order.status);
+      return;
+    }
+    if (state === 'REJECTED') {
+      if (nextStatus(order, 'OrderRejected', 0, slot) !== null) this.applyReport({ ...r, type: 'REJECTED', reason: r.reason === '' ? 'REJECTED' : r.reason });
+      else if (!isTerminalStatus(order.status)) this.anomaly('STATUS_MISMATCH', r, order.status);
+      return;
+    }
+    if (!slot.acked && nextStatus(order, 'OrderAccepted', 0, slot) !== null) {
+      this.applyReport({ ...r, type: 'ACCEPTED', reason: '' });
+      slot.ackFromStatus = true;
+    }
   }
 
   private applyFill(slot: OrderSlot, r: ExecutionReport): void {

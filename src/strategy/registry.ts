@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { formatIssues } from '../config/loadConfig.ts';
 import { MarketMaker, marketMakerParams } from './MarketMaker.ts';
+import { Runaway, runawayParams } from './Runaway.ts';
 import type { Strategy } from './Strategy.ts';
 
 /** A strategy the CLI can build by name from [trading] strategy and [trading.params]. */
@@ -15,6 +16,8 @@ function factory<S extends z.ZodType>(f: StrategyFactory<S>): StrategyFactory<z.
 
 export const strategies: Record<string, StrategyFactory<z.ZodType>> = {
   market_maker: factory({ params: marketMakerParams, build: (id, p) => new MarketMaker(id, p) }),
+  /** Deliberately broken: floods orders (risk tests, examples/runaway.toml). */
+  runaway: factory({ params: runawayParams, build: (id, p) => new Runaway(id, p) }),
 };
 
 /** Problems with a strategy's parameters, keyed `trading.params.<key>` like every config error. */

@@ -1,4 +1,4 @@
-import type { BacktestResults, EquityPoint, FillPoint } from '../../src/backtest/BacktestResults.ts';
+import type { BacktestResults, DailyPnlRow, EquityPoint, FillPoint, InstrumentSummary, PriceSeries } from '../../src/backtest/BacktestResults.ts';
 import { computeStatistics, EquitySampler } from '../../src/backtest/PerformanceStatistics.ts';
 
 export const TIME_BASE_NS = 1_703_548_800_000_000_000n; // 2023-12-26T00:00:00Z
@@ -24,12 +24,52 @@ export function makeFills(n: number): FillPoint[] {
       qty: 1 + (i % 3),
       liquidity: i % 5 === 0 ? 'TAKER' : 'MAKER',
       fee: 0.85,
+      instrument: 'ESH4',
+      decision_mid: i % 6 === 5 ? null : 4750.375,
+      // ticks of 0.25 vs the mid 4750.375: BUY (i even) pays price - mid, SELL gets mid - price
+      slippage_ticks: i % 6 === 5 ? null : ((i % 2 === 0 ? 1 : -1) * ((i % 4) * 0.25 - 0.125)) / 0.25,
     });
   }
   return fills;
 }
 
-export function makeResults(over: { strategy?: string; points?: number; fills?: number; dipAt?: number } = {}): BacktestResults {
+/** A price line of one point per `every` curve points, prices 4750.00 .. 4751.00. */
+export function makePriceSeries(curve: readonly EquityPoint[], every = 1): PriceSeries {
+  const points = curve
+    .filter((_, i) => i % every === 0)
+    .map((p, i) => ({ t: p.t, price: 4750.5 + 0.25 * Math.round(2 * Math.sin(i / 20)), low: 4750, high: 4751 }));
+  return { instrument: 'ESH4', source: 'trades', interval_s: 60, points };
+}
+
+export const DAILY: DailyPnlRow[] = [
+  { day: '2023-12-26', pnl: 135.5, fees: 10.2, fills: 12, closed_trades: 5, volume_lots: 24, end_equity: 100_135.5 },
+  { day: '2023-12-27', pnl: -35.25, fees: 0, fills: 0, closed_trades: 0, volume_lots: 0, end_equity: 100_100.25 },
+];
+
+export function makeInstrument(over: Partial<InstrumentSummary> = {}): InstrumentSummary {
+  return {
+    symbol: 'ESH4',
+    id: 17077,
+    currency: 'USD',
+    events: 1_234_567,
+    fills: 12,
+    volume_lots: 24,
+    traded_notional: 5_700_000,
+    final_position_lots: -1,
+    max_position_lots: 4,
+    time_in_market: 0.375,
+    slippage_fills: 10,
+    avg_slippage_ticks: -0.5,
+    avg_slippage: -6.25,
+    realized_pnl: 120,
+    fees: 10.2,
+    final_bid: 4810,
+    final_ask: 4810.25,
+    ...over,
+  };
+}
+
+export function makeResults(over: { strategy?: string; points?: number; fills?: number; dipAt?: number; priceEvery?: number } = {}): BacktestResults {
   const curve = makeCurve(over.points ?? 300, over.dipAt ?? -1);
   const fills = makeFills(over.fills ?? 12);
   const stats = computeStatistics({
@@ -45,6 +85,11 @@ export function makeResults(over: { strategy?: string; points?: number; fills?: 
     orders: 40,
     fills: fills.length,
     volumeLots: 24,
+    tradedNotional: 5_700_000,
+    slippage: { fills: 10, avgTicks: -0.5, avg: -6.25, cost: -62.5 },
+    timeInMarket: 0.375,
+    maxPositionLots: { ESH4: 4 },
+    maxGrossPositionLots: 4,
   });
   return {
     bulwark_version: '0.1.0',
@@ -59,6 +104,7 @@ export function makeResults(over: { strategy?: string; points?: number; fills?: 
       currency: 'USD',
       start: '2023-12-26T00:00:00.000000000Z',
       end: '2023-12-26T05:00:00.000000000Z',
+      trading_day_start_utc: '00:00',
     },
     data: {
       files: ['data/es-2023-12-26.csv.zst'],
@@ -66,6 +112,11 @@ export function makeResults(over: { strategy?: string; points?: number; fills?: 
       rejected: 17,
       rejected_by_reason: { crossed_book: 5, bad_price: 12 },
       crossed_book_events: 5,
+      events_by_instrument: { ESH4: 1_234_567 },
+      unknown_order_events: 0,
+      duplicate_add_events: 0,
+      book_snapshots: 1,
+      book_snapshot_resets: 0,
     },
     orders: {
       submitted: 40,
@@ -89,5 +140,8 @@ export function makeResults(over: { strategy?: string; points?: number; fills?: 
     stats,
     equity_curve: curve,
     fills,
+    instruments: [makeInstrument()],
+    daily_pnl: DAILY,
+    price_series: curve.length > 0 ? [makePriceSeries(curve, over.priceEvery ?? 1)] : [],
   };
 }

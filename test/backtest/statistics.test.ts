@@ -141,6 +141,63 @@ describe('computeStatistics', () => {
     assert.deepEqual(periodReturns(0, [10, 20]), [1]);
   });
 
+  it('annualises the return by compounding over periodsPerYear / n periods and divides by max drawdown for Calmar', () => {
+    // 100 -> 110 -> 99 -> 121 over n = 3 periods, 12 periods a year: (1.21)^(12/3) - 1 = 1.21^4 - 1
+    // max drawdown: peak 110, trough 99 -> 0.1; Calmar = 1.14358881 / 0.1
+    const s = computeStatistics(input({ equity: [110, 99, 121], periodsPerYear: 12 }));
+    close(s.annualized_return ?? NaN, 1.21 ** 4 - 1, 1e-12, 'annualised return');
+    close(s.annualized_return ?? NaN, 1.14358881, 1e-9, 'annualised return (decimal)');
+    close(s.max_drawdown, 0.1, 1e-12);
+    close(s.calmar ?? NaN, 11.4358881, 1e-7, 'calmar');
+    // a losing run: 100 -> 90 in 1 of 4 periods a year: 0.9^4 - 1 = -0.3439; drawdown 0.1 -> Calmar -3.439
+    const l = computeStatistics(input({ equity: [90], periodsPerYear: 4 }));
+    close(l.annualized_return ?? NaN, -0.3439, 1e-12);
+    close(l.calmar ?? NaN, -3.439, 1e-12);
+  });
+
+  it('Calmar is null without a drawdown, and the annualised return is null when it overflows', () => {
+    const up = computeStatistics(input({ equity: [101, 102], periodsPerYear: 4 }));
+    assert.equal(up.max_drawdown, 0);
+    assert.equal(up.calmar, null);
+    const huge = computeStatistics(input({ equity: [200, 150], periodsPerYear: 525_600 }));
+    assert.equal(huge.annualized_return, null, '(1.5)^262800 is not a double');
+    assert.equal(huge.calmar, null);
+    assert.match(JSON.stringify(huge), /"annualized_return":null,"calmar":null/);
+    assert.equal(computeStatistics(input({ equity: [] })).annualized_return, 0);
+    assert.equal(computeStatistics(input({ equity: [0], maxDrawdown: 1 })).annualized_return, -1);
+  });
+
+  it('expectancy is the mean net P&L per closed trade', () => {
+    close(computeStatistics(input({ closedTradePnls: [50, -20, 30, -10, 0] })).expectancy, 10, 1e-12);
+    assert.equal(computeStatistics(input({ closedTradePnls: [] })).expectancy, 0);
+  });
+
+  it('turnover is traded notional over the average of the starting capital and the sampled equity', () => {
+    // average equity (100 + 110 + 90 + 100) / 4 = 100; notional 2,500 -> turnover 25
+    const s = computeStatistics(input({ equity: [110, 90, 100], tradedNotional: 2_500 }));
+    assert.equal(s.average_equity, 100);
+    assert.equal(s.traded_notional, 2_500);
+    assert.equal(s.turnover, 25);
+    assert.equal(computeStatistics(input({ startingCapital: 0, equity: [0], tradedNotional: 5 })).turnover, 0);
+  });
+
+  it('passes slippage, time in market and max positions through', () => {
+    const s = computeStatistics(
+      input({
+        slippage: { fills: 4, avgTicks: -0.5, avg: -6.25, cost: -25 },
+        timeInMarket: 0.25,
+        maxPositionLots: { ESH4: 3, NQH4: 1 },
+        maxGrossPositionLots: 4,
+      }),
+    );
+    assert.deepEqual(
+      [s.slippage_fills, s.avg_slippage_ticks, s.avg_slippage, s.slippage_cost, s.time_in_market, s.max_position_lots, s.max_gross_position_lots],
+      [4, -0.5, -6.25, -25, 0.25, { ESH4: 3, NQH4: 1 }, 4],
+    );
+    const none = computeStatistics(input({}));
+    assert.deepEqual([none.slippage_fills, none.avg_slippage_ticks, none.time_in_market, none.max_position_lots], [0, 0, 0, {}]);
+  });
+
   it('is deterministic', () => {
     const inp = input({ equity: [110, 104.5, 125.4, 131.67], closedTradePnls: [1, -2, 3], orders: 3, fills: 3 });
     assert.equal(JSON.stringify(computeStatistics(inp)), JSON.stringify(computeStatistics(inp)));

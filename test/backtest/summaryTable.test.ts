@@ -46,6 +46,24 @@ describe('formatSummaryTable', () => {
     assert.equal(value(t, 'Max gross position'), '4');
   });
 
+  it('shows the issue #3 statistics: Calmar, expectancy, slippage, turnover, time in market, max position', () => {
+    const r = makeResults();
+    r.stats = { ...r.stats, annualized_return: -0.5, calmar: -25, expectancy: -6.54, turnover: 1004.733, time_in_market: 0.354 };
+    const t = formatSummaryTable(r);
+    assert.equal(value(t, 'Annualised return (CAGR)'), '-50.00%');
+    assert.equal(value(t, 'Calmar'), '-25.00');
+    assert.equal(value(t, 'Expectancy (per closed trade)'), '-6.54 USD');
+    assert.equal(value(t, 'Avg slippage vs decision mid (10 fills)'), '-0.500 ticks');
+    assert.equal(value(t, 'Avg slippage per fill'), '-6.25 USD');
+    assert.equal(value(t, 'Traded notional'), '5,700,000.00 USD');
+    assert.equal(value(t, 'Turnover (notional / avg equity)'), '1,004.73x');
+    assert.equal(value(t, 'Time in market'), '35.4%');
+    assert.equal(value(t, 'Max position ESH4 (lots)'), '4');
+    r.stats = { ...r.stats, annualized_return: null, calmar: null };
+    assert.equal(value(formatSummaryTable(r), 'Annualised return (CAGR)'), 'n/a');
+    assert.equal(value(formatSummaryTable(r), 'Calmar'), 'n/a');
+  });
+
   it('prints a null profit factor as inf when there are wins and n/a otherwise', () => {
     const r = makeResults();
     r.stats = { ...r.stats, profit_factor: null, closed_trades: 3, win_rate: 1 };

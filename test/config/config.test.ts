@@ -59,8 +59,13 @@ test('wrong types, bad decimals, bad enums and cross-field rules are all named',
   assert.deepEqual(problemsOf(example.replace('instrument = "ESH4"', 'instrument = "NQH4"')), [
     'trading.data[0].instrument: "NQH4" is not in trading.instruments (ESH4)',
   ]);
-  assert.deepEqual(problemsOf(example.replace('market_data_latency_ns = 0', 'market_data_latency_ns = 1000')), [
-    'latency.market_data_latency_ns: must be 0: delayed market data is not simulated yet, got 1000',
+  assert.equal(parseConfigText(example.replace('market_data_latency_ns = 0', 'market_data_latency_ns = 1000'), 'md').config.latency.market_data_latency_ns, 1000);
+  assert.deepEqual(problemsOf(example.replace('market_data_latency_ns = 0', 'market_data_latency_ns = -1')), [
+    'latency.market_data_latency_ns: must be >= 0, got -1',
+  ]);
+  assert.deepEqual(problemsOf(example.replace('track_queue_position = true', 'track_queue_position = true\nqueue_model = "linear"'))[0].split(':')[0], 'execution.queue_model');
+  assert.deepEqual(problemsOf(example.replace('track_queue_position = true', 'track_queue_position = true\nsession_close_utc = "25:00"')), [
+    'execution.session_close_utc: must be HH:MM in UTC, 00:00 to 23:59, got "25:00"',
   ]);
 });
 

@@ -7,9 +7,9 @@ import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { decompress } from 'fzstd';
 import { Instrument, type MboEvent } from '../../src/core/index.ts';
-import { DbnMboSource } from '../../src/data/dbn/DbnMboSource.ts';
+import { DbnMboSource, type DbnSourceOptions } from '../../src/data/dbn/DbnMboSource.ts';
+import { nativeZstdAvailable, nativeZstdLoadError } from '../../src/data/dbn/zstd.ts';
 import { DataRejectError, type RejectCounter } from '../../src/data/RejectCounter.ts';
-import type { SourceOptions } from '../../src/data/MarketDataSource.ts';
 
 // Note: every assert.ok carries a message; without one, node's assert re-parses the (tsx-compiled,
 // one-line) source to describe the failure, which can take minutes.
@@ -42,7 +42,7 @@ interface ReadResult {
   source: DbnMboSource;
 }
 
-function readAll(path: string, options?: SourceOptions, instruments: readonly Instrument[] = [ES]): ReadResult {
+function readAll(path: string, options?: DbnSourceOptions, instruments: readonly Instrument[] = [ES]): ReadResult {
   const source = new DbnMboSource(path, instruments, options);
   const events: MboEvent[] = [];
   for (let e = source.next(); e !== undefined; e = source.next()) events.push({ ...e });
@@ -406,7 +406,7 @@ test('a non-MBO schema is refused once', () => {
 
 // ---- random damage -----------------------------------------------------------------------
 
-function readNoThrow(bytes: Uint8Array, ext = '.dbn', options?: SourceOptions): ReadResult {
+function readNoThrow(bytes: Uint8Array, ext = '.dbn', options?: DbnSourceOptions): ReadResult {
   try {
     return readAll(writeTmp(bytes, ext), options);
   } catch (e) {
@@ -470,7 +470,7 @@ test('fuzz: flipped bytes in records never throw; records before the first flip 
   }), { numRuns: 150 });
 });
 
-test('fuzz: damaged .zst (truncated or flipped) never throws; a cut inside a frame is detected', () => {
+for (const zstd of ['native', 'js'] as const) test(`fuzz (${zstd} zstd): damaged .zst (truncated or flipped) never throws; a cut inside a frame is detected`, () => {
   const z = readFileSync(ZST_24);
   // The file holds two zstd frames (metadata, then records); a cut exactly between them is a
   // valid empty DBN file and cannot be detected.
@@ -479,8 +479,34 @@ test('fuzz: damaged .zst (truncated or flipped) never throws; a cut inside a fra
   fc.assert(fc.property(fc.integer({ min: 1, max: z.length - 1 }), fc.array(fc.tuple(fc.nat(), fc.integer({ min: 1, max: 255 })), { maxLength: 3 }), (cut, flips) => {
     const bytes = new Uint8Array(z.subarray(0, cut));
     for (const [at, x] of flips) bytes[at % cut] ^= x;
-    const { events, rejects } = readNoThrow(bytes, '.dbn.zst', { chunkSize: 4096 });
+    const { events, rejects } = readNoThrow(bytes, '.dbn.zst', { chunkSize: 4096, zstd });
     assertWellFormed(events);
     if (cut !== secondFrame) assert.ok(rejects.total >= 1, `cut at ${cut} undetected`);
   }), { numRuns: 100 });
+});
+
+test('zstd backends: native (zstd-napi) and js (fzstd) decode the same events; the source says which it used', () => {
+  assert.ok(nativeZstdAvailable(), `npm ci should have built zstd-napi: ${nativeZstdLoadError()}`);
+  const native = readAll(ZST_25, { zstd: 'native' });
+  const js = readAll(ZST_25, { zstd: 'js', chunkSize: 65_536 });
+  assert.equal(native.source.compression, 'native');
+  assert.equal(js.source.compression, 'js');
+  assert.equal(readAll(ZST_25).source.compression, 'native', 'auto picks native when it is installed');
+  assert.equal(readAll(PLAIN_25).source.compression, 'none');
+  assert.equal(native.rejects.total + js.rejects.total, 0);
+  assert.equal(native.events.length, 68_792);
+  assert.deepEqual(native.events, js.events);
+  assert.deepEqual(native.source.progress(), { done: 997_238, total: 997_238 });
+});
+
+test('native zstd: a context given back mid-frame is reset before the next file uses it', () => {
+  const reference = readAll(ZST_25, { zstd: 'js' }).events;
+  for (let i = 0; i < 3; i++) {
+    const s = new DbnMboSource(ZST_25, [ES], { zstd: 'native', chunkSize: 4096 });
+    for (let k = 0; k < 20_000; k++) s.next();
+    s.close();
+  }
+  const again = readAll(ZST_25, { zstd: 'native' });
+  assert.equal(again.rejects.total, 0);
+  assert.deepEqual(again.events, reference);
 });

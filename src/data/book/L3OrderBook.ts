@@ -1,4 +1,5 @@
 import { MBO_FLAG_LAST, type Lots, type MboEvent, type Ticks } from '../../core/index.ts';
+import { IdMap } from './IdMap.ts';
 import type { OrderBookView } from './OrderBookView.ts';
 import { PriceLadder } from './PriceLadder.ts';
 
@@ -14,6 +15,9 @@ export interface BookOrder {
 /** What apply() did, for callers that track queue positions (the simulated venue). */
 export type L3ApplyResult = 'added' | 'reduced' | 'removed' | 'modified' | 'cleared' | 'trade' | 'ignored' | 'unknown_order' | 'duplicate_order';
 
+/** MBO flag (Databento F_SNAPSHOT): the record is part of a book snapshot, not a live change. */
+export const MBO_FLAG_SNAPSHOT = 0x20;
+
 /**
  * Market-by-order (L3) book, rebuilt from MBO events: adds, cancels (size = quantity cancelled),
  * modifies; trades and fills leave it alone (CME sends the resting side's reduction as its own
@@ -23,17 +27,36 @@ export type L3ApplyResult = 'added' | 'reduced' | 'removed' | 'modified' | 'clea
  * After each apply(), `touched*` describe the order the event changed, so the simulated venue
  * can move virtual queue positions without a second lookup. No allocation per event except
  * one object per added order.
+ *
+ * Snapshots: records flagged F_SNAPSHOT (0x20) re-state the whole book (a DBN file of a new day
+ * starts with one, re-adding orders that are already in the book from the day before). A
+ * snapshot record starts a fresh book (clear, then apply) when the record before it was not a
+ * snapshot record, or was the F_LAST record that ended the previous snapshot; later records of
+ * the same snapshot are applied on top. So replaying day 1 then day 2 counts no duplicate adds.
  */
 export class L3OrderBook implements OrderBookView {
   readonly bids = new PriceLadder(true);
   readonly asks = new PriceLadder(false);
-  private readonly orders = new Map<number, BookOrder>();
+  /** By order id. IdMap, not Map: CME ids (~6.4e12) would be boxed per insert (see IdMap.ts). */
+  private readonly orders = new IdMap<BookOrder>();
   private nextPriority = 1;
   lastUpdateNs = 0;
   unknownOrderEvents = 0;
   duplicateAddEvents = 0;
   /** Venue events (packets ending in an F_LAST record) after which the book was crossed (bid >= ask). */
   crossedEvents = 0;
+  /** Snapshots started (see the class comment). */
+  snapshots = 0;
+  /** Snapshots that found orders in the book and cleared them first (e.g. day 2 of a multi-day replay). */
+  snapshotResets = 0;
+  /** The previous record was a snapshot record that did not end its snapshot. */
+  private inSnapshot = false;
+  /**
+   * Times the book was emptied (R record, or a snapshot replacing a non-empty book). Queue
+   * positions measured against the old orders mean nothing after it; the simulated venue
+   * re-queues our orders when it sees this change.
+   */
+  clears = 0;
 
   // The order the last event touched, as it was before the event (flyweight: read right after apply).
   touchedSide: 'B' | 'A' = 'B';
@@ -46,6 +69,12 @@ export class L3OrderBook implements OrderBookView {
 
   apply(ev: MboEvent): L3ApplyResult {
     this.lastUpdateNs = ev.tsNs;
+    if ((ev.flags & MBO_FLAG_SNAPSHOT) !== 0) {
+      if (!this.inSnapshot) this.startSnapshot();
+      this.inSnapshot = (ev.flags & MBO_FLAG_LAST) === 0;
+    } else {
+      this.inSnapshot = false;
+    }
     const r = this.applyAction(ev);
     if ((ev.flags & MBO_FLAG_LAST) !== 0 && this.isCrossed()) this.crossedEvents++;
     return r;
@@ -113,10 +142,19 @@ export class L3OrderBook implements OrderBookView {
     }
   }
 
+  private startSnapshot(): void {
+    this.snapshots++;
+    if (this.orders.size > 0) {
+      this.snapshotResets++;
+      this.clear();
+    }
+  }
+
   clear(): void {
     this.orders.clear();
     this.bids.clear();
     this.asks.clear();
+    this.clears++;
   }
 
   /** Priority a new arrival at the back of any queue would get now (for virtual orders). */

@@ -1,16 +1,22 @@
 import type { Lots, Ticks } from '../../core/index.ts';
 
+interface Level {
+  size: Lots;
+  count: number;
+}
+
 /**
  * One side of a book by price level: sizes and order counts per price, and the prices kept
  * sorted best-first in a plain array. Hand-written rather than a tree library because books
  * here hold tens to a few hundred levels, where a sorted array with binary search beats a
- * tree and allocates nothing after warm-up; this is on the per-event hot path.
+ * tree; this is on the per-event hot path. Size and order count of a price live in one small
+ * object (one Map lookup per change instead of four; allocated when a price level appears).
  */
 export class PriceLadder {
   /** Active prices, best first (descending for bids, ascending for asks). */
   private prices: Ticks[] = [];
-  private readonly sizes = new Map<Ticks, Lots>();
-  private readonly counts = new Map<Ticks, number>();
+  /** Size and order count per active price: one lookup per change. */
+  private readonly at = new Map<Ticks, Level>();
 
   constructor(readonly isBid: boolean) {}
 
@@ -23,15 +29,15 @@ export class PriceLadder {
   }
 
   bestSize(): Lots {
-    return this.prices.length > 0 ? (this.sizes.get(this.prices[0]) as Lots) : 0;
+    return this.prices.length > 0 ? (this.at.get(this.prices[0]) as Level).size : 0;
   }
 
   sizeAt(price: Ticks): Lots {
-    return this.sizes.get(price) ?? 0;
+    return this.at.get(price)?.size ?? 0;
   }
 
   ordersAt(price: Ticks): number {
-    return this.counts.get(price) ?? 0;
+    return this.at.get(price)?.count ?? 0;
   }
 
   /** Price of the i-th level from the best (0 = best), NaN past the last. */
@@ -41,52 +47,54 @@ export class PriceLadder {
 
   /** Adds `delta` lots (and `orderDelta` orders) at a price; removes the level when it reaches 0. */
   add(price: Ticks, delta: Lots, orderDelta: number): void {
-    const cur = this.sizes.get(price);
-    if (cur === undefined) {
+    const level = this.at.get(price);
+    if (level === undefined) {
       if (delta <= 0) return;
-      this.sizes.set(price, delta);
-      this.counts.set(price, orderDelta > 0 ? orderDelta : 0);
+      this.at.set(price, { size: delta, count: orderDelta > 0 ? orderDelta : 0 });
       this.insertPrice(price);
       return;
     }
-    const next = cur + delta;
-    const n = (this.counts.get(price) as number) + orderDelta;
+    const next = level.size + delta;
+    const n = level.count + orderDelta;
     if (next <= 0 || (orderDelta !== 0 && n <= 0)) {
       this.remove(price);
     } else {
-      this.sizes.set(price, next);
-      this.counts.set(price, n);
+      level.size = next;
+      level.count = n;
     }
   }
 
   /** Sets the absolute size at a price (L2 semantics); 0 removes the level. */
   set(price: Ticks, size: Lots): void {
     if (size <= 0) {
-      if (this.sizes.has(price)) this.remove(price);
+      if (this.at.has(price)) this.remove(price);
       return;
     }
-    if (!this.sizes.has(price)) this.insertPrice(price);
-    this.sizes.set(price, size);
-    this.counts.set(price, 1);
+    const level = this.at.get(price);
+    if (level === undefined) {
+      this.at.set(price, { size, count: 1 });
+      this.insertPrice(price);
+    } else {
+      level.size = size;
+      level.count = 1;
+    }
   }
 
   clear(): void {
     this.prices = [];
-    this.sizes.clear();
-    this.counts.clear();
+    this.at.clear();
   }
 
   /** Total size of the best `levels` levels. */
   depth(levels: number): Lots {
     let total = 0;
     const n = levels < this.prices.length ? levels : this.prices.length;
-    for (let i = 0; i < n; i++) total += this.sizes.get(this.prices[i]) as Lots;
+    for (let i = 0; i < n; i++) total += (this.at.get(this.prices[i]) as Level).size;
     return total;
   }
 
   private remove(price: Ticks): void {
-    this.sizes.delete(price);
-    this.counts.delete(price);
+    this.at.delete(price);
     const i = this.search(price);
     if (i < this.prices.length && this.prices[i] === price) this.prices.splice(i, 1);
   }

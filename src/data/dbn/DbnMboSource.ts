@@ -2,11 +2,13 @@
  * Streaming reader of Databento DBN market-by-order (MBO) files, plain `.dbn` or zstd-compressed
  * `.dbn.zst` (detected from the file's magic bytes, not its name).
  *
- * The file is read in chunks (default 1 MiB) with readSync and decompressed synchronously by
- * fzstd's streaming `Decompress`, so a file of any size replays in bounded memory. Records are
- * decoded straight from the decompressed bytes with a DataView: u64 fields are read as two u32
- * halves (no BigInt per record), action/side chars go through lookup tables, and `next()` fills
- * and returns ONE reused MboEvent (see MarketDataSource: copy what you keep).
+ * The file is read in chunks (default 1 MiB) with readSync and decompressed synchronously and
+ * incrementally (./zstd.ts: native zstd-napi when it is installed, else pure-JS fzstd), so a file
+ * of any size replays in bounded memory. The native backend decompresses straight into the
+ * record buffer, only as far as next() has read. Records are decoded straight from the
+ * decompressed bytes with a DataView: u64 fields are read as two u32 halves (no BigInt per
+ * record), action/side chars go through lookup tables, the tick conversion is inlined, and
+ * `next()` fills and returns ONE reused MboEvent (see MarketDataSource: copy what you keep).
  *
  * DBN layout (versions 1-3; MBO records are identical in all three):
  *   prelude   "DBN" + version u8 + metadata_length u32 LE
@@ -32,7 +34,8 @@
  *   unsupported_version DBN version other than 1, 2, 3
  *   unsupported_schema  metadata schema is neither mbo nor mixed
  *   bad_metadata        fixed metadata fine but the symbol section is malformed (records still read)
- *   corrupt_stream      the zstd decoder failed (also covers a truncated .zst)
+ *   corrupt_stream      the zstd decoder failed (also covers a truncated .zst; the native backend
+ *                       also checks the frame checksum, after handing out that frame's records)
  *   read_error          the file could not be read
  *   bad_record_length   record length under 16 bytes (stream ends), or an MBO record that is not
  *                       56 (64 with ts_out) bytes (skipped by its declared length)
@@ -54,6 +57,12 @@ import { Decompress } from 'fzstd';
 import { parseScaled, utcMidnightNs, type BookSide, type Instrument, type MboAction, type MboEvent } from '../../core/index.ts';
 import type { MarketDataSource, SourceOptions } from '../MarketDataSource.ts';
 import { DataRejectError, RejectCounter } from '../RejectCounter.ts';
+import { acquireNativeDCtx, releaseNativeDCtx, resolveZstdBackend, type NativeDCtx, type ZstdBackend, type ZstdChoice } from './zstd.ts';
+
+export interface DbnSourceOptions extends SourceOptions {
+  /** zstd backend for .zst files (see ./zstd.ts): 'auto' (default: native if installed), 'native', 'js'. */
+  zstd?: ZstdChoice;
+}
 
 /** One symbol mapping interval of the DBN metadata (dates as YYYYMMDD numbers). */
 export interface DbnMappingInterval {
@@ -115,6 +124,8 @@ const TWO_32 = 4294967296;
 /** 2^53 / 2^32: a u64/i64 whose high word reaches this is not exact as a JS number. */
 const HI_LIMIT = 0x200000;
 const DEFAULT_CHUNK = 1 << 20;
+/** The native decompressor gets at least this much free buffer per call. */
+const MIN_OUT = 128 * 1024;
 const SAMPLE_LIMIT = 20;
 const EMPTY = new Uint8Array(0);
 
@@ -133,6 +144,8 @@ PRICELESS['N'.charCodeAt(0)] = 1;
 /** Per-instrument integers the hot path needs. */
 interface InstrumentInfo {
   instrument: Instrument;
+  /** Tick size in units of 1e-9 (price / tick = ticks, when whole). */
+  tick: number;
   /** size (whole units) x lotMul / lotDiv = lots; both 1 for ES. */
   lotMul: number;
   lotDiv: number;
@@ -153,7 +166,19 @@ export class DbnMboSource implements MarketDataSource {
   private filePos = 0;
   private readonly chunkSize: number;
   private readonly stopOnReject: boolean;
+  /** 'none' for a plain .dbn; otherwise the zstd backend decompressing it. */
+  readonly compression: 'none' | ZstdBackend;
   private readonly zstd: Decompress | undefined;
+  /** Native backend: the pooled context, until the stream ends (finish() gives it back). */
+  private dctx: NativeDCtx | undefined;
+  /** Native backend: compressed bytes read but not yet decompressed are zin[zinPos, zinEnd). */
+  private zin = EMPTY;
+  private zinPos = 0;
+  private zinEnd = 0;
+  /** Native backend: the last decompressStream hint (0 = at a frame boundary). */
+  private zret = 0;
+  /** Every compressed byte has been read from the file. */
+  private fileEof = false;
 
   /** Decompressed bytes: live data is buf[pos, end). */
   private buf = new Uint8Array(256 * 1024);
@@ -186,7 +211,7 @@ export class DbnMboSource implements MarketDataSource {
     orderId: 0, price: 0, size: 0, flags: 0, sequence: 0,
   };
 
-  constructor(path: string, instruments: readonly Instrument[], options: SourceOptions = {}) {
+  constructor(path: string, instruments: readonly Instrument[], options: DbnSourceOptions = {}) {
     this.name = basename(path);
     const chunk = options.chunkSize ?? DEFAULT_CHUNK;
     if (!Number.isSafeInteger(chunk) || chunk < 1) throw new RangeError(`chunkSize must be a positive integer, got ${chunk}`);
@@ -194,7 +219,7 @@ export class DbnMboSource implements MarketDataSource {
     this.stopOnReject = options.stopOnReject ?? false;
     for (const inst of instruments) {
       const lotScaled = parseScaled(inst.lotSize, inst.sizePrecision);
-      this.byId.set(inst.id, { instrument: inst, lotMul: 10 ** inst.sizePrecision, lotDiv: lotScaled });
+      this.byId.set(inst.id, { instrument: inst, tick: inst.tickRaw1e9, lotMul: 10 ** inst.sizePrecision, lotDiv: lotScaled });
     }
 
     this.fd = openSync(path, 'r');
@@ -205,7 +230,11 @@ export class DbnMboSource implements MarketDataSource {
       (magic[0] === 0x28 && magic[1] === 0xb5 && magic[2] === 0x2f && magic[3] === 0xfd) ||
       ((magic[0] & 0xf0) === 0x50 && magic[1] === 0x2a && magic[2] === 0x4d && magic[3] === 0x18) // skippable frame
     );
-    this.zstd = isZstd ? new Decompress((data) => { this.append(data); }) : undefined;
+    const backend = isZstd ? resolveZstdBackend(options.zstd) : undefined;
+    this.compression = backend ?? 'none';
+    this.zstd = backend === 'js' ? new Decompress((data) => { this.append(data); }) : undefined;
+    this.dctx = backend === 'native' ? acquireNativeDCtx() : undefined;
+    if (backend === 'native') this.zin = new Uint8Array(this.chunkSize);
 
     try {
       this.readHeader();
@@ -277,8 +306,9 @@ export class DbnMboSource implements MarketDataSource {
         if (PRICELESS[actionCode] === 0) { this.reject('undefined_price', p); continue; }
       } else {
         if (pxHi >= HI_LIMIT || pxHi < -HI_LIMIT) { this.reject('price_out_of_range', p); continue; }
-        price = info.instrument.raw1e9ToTicks(pxHi * TWO_32 + pxLo);
-        if (price !== price) { this.reject('price_off_tick', p); continue; }
+        const raw = pxHi * TWO_32 + pxLo;
+        price = raw / info.tick;
+        if (!Number.isInteger(price) || price * info.tick !== raw) { this.reject('price_off_tick', p); continue; }
       }
 
       let size = v.getUint32(p + 32, true);
@@ -330,6 +360,7 @@ export class DbnMboSource implements MarketDataSource {
    */
   private fill(): boolean {
     if (this.eof) return false;
+    if (this.dctx !== undefined) return this.fillNative(this.dctx);
     try {
       if (this.zstd === undefined) {
         this.reserve(this.chunkSize);
@@ -354,6 +385,57 @@ export class DbnMboSource implements MarketDataSource {
       return true;
     } catch (e) {
       this.streamError = { reason: 'read_error', detail: errorText(e) };
+      this.endOfFile();
+      return true;
+    }
+  }
+
+  /**
+   * Native zstd: decompresses into the free end of `buf` until at least one byte comes out or
+   * the stream is over. The compressed input buffer is reused (zstd copies what it keeps).
+   */
+  private fillNative(dctx: NativeDCtx): boolean {
+    if (this.buf.length - this.end < MIN_OUT) this.reserve(MIN_OUT);
+    const out = this.buf.subarray(this.end);
+    try {
+      for (;;) {
+        if (this.zinPos === this.zinEnd && !this.fileEof) {
+          let n: number;
+          try {
+            n = readSync(this.fd, this.zin, 0, this.zin.length, this.filePos);
+          } catch (e) {
+            this.streamError = { reason: 'read_error', detail: errorText(e) };
+            this.endOfFile();
+            return true;
+          }
+          this.filePos += n;
+          this.zinPos = 0;
+          this.zinEnd = n;
+          if (n === 0 || this.filePos >= this.fileSize) {
+            this.fileEof = true;
+            this.closeFd();
+          }
+        }
+        const input = this.zin.subarray(this.zinPos, this.zinEnd);
+        const r = dctx.decompressStream(out, input);
+        const produced = r[1];
+        this.zinPos += r[2];
+        // a call that moved nothing returns the next frame's header hint, not the frame's state
+        if (produced > 0 || r[2] > 0) this.zret = r[0];
+        this.end += produced;
+        if (produced > 0) return true;
+        if (this.zinPos === this.zinEnd && this.fileEof) {
+          // drained: a frame left open means the file was cut inside it
+          if (this.zret !== 0) {
+            this.streamError = { reason: 'corrupt_stream', detail: `zstd: truncated frame (compressed bytes read: ${this.filePos})` };
+          }
+          this.eof = true;
+          return true;
+        }
+        if (r[2] === 0 && input.length > 0) throw new Error('no progress');
+      }
+    } catch (e) {
+      this.streamError = { reason: 'corrupt_stream', detail: `zstd: ${errorText(e)} (compressed bytes read: ${this.filePos})` };
       this.endOfFile();
       return true;
     }
@@ -395,6 +477,11 @@ export class DbnMboSource implements MarketDataSource {
   private finish(): void {
     this.done = true;
     this.eof = true;
+    if (this.dctx !== undefined) {
+      releaseNativeDCtx(this.dctx);
+      this.dctx = undefined;
+      this.zin = EMPTY;
+    }
     this.bufBase += this.end;
     this.pos = 0;
     this.end = 0;
