@@ -7,11 +7,11 @@ import { L3OrderBook } from '../src/data/book/L3OrderBook.ts';
 import type { OrderBookView } from '../src/data/book/OrderBookView.ts';
 import { DbnMboSource } from '../src/data/dbn/DbnMboSource.ts';
 import { eventTimeNs } from '../src/data/MergedSource.ts';
-import { TradingKernel } from '../src/engine/TradingKernel.ts';
+import { wireKernel } from '../src/engine/wireKernel.ts';
 import { report, type ExecutionClient, type ExecutionReport } from '../src/execution/ExecutionClient.ts';
 import { OrderManager } from '../src/oms/OrderManager.ts';
 import { Portfolio } from '../src/portfolio/Portfolio.ts';
-import { RiskEngine, type RiskLimits } from '../src/risk/RiskEngine.ts';
+import type { RiskLimits } from '../src/risk/RiskEngine.ts';
 import { Strategy } from '../src/strategy/Strategy.ts';
 
 const FILE = 'examples/data/cme-esh4-20231225.mbo.dbn.zst';
@@ -114,22 +114,7 @@ function buildKernel(limits: RiskLimits, strategy: Strategy, books: Map<number, 
   const oms = new OrderManager(clock, bus, 'B');
   const portfolio = new Portfolio([ES], toNanos('10000000'));
   const client = new StampingClient(clock);
-  let kernelRef: TradingKernel | undefined;
-  const risk = new RiskEngine(
-    limits,
-    {
-      position: (id) => portfolio.position(id),
-      openQty: (id, side) => (kernelRef ? kernelRef.openQty(id, side) : 0),
-      openOrderCount: () => oms.openOrderCount(),
-      instruments,
-      referencePrice: (id) => (kernelRef ? kernelRef.referencePrice(id) : NaN),
-      equity: () => portfolio.equity(),
-    },
-    clock,
-    bus,
-  );
-  const kernel = new TradingKernel({ clock, bus, instruments, books, strategy, risk, oms, execution: client, portfolio });
-  kernelRef = kernel;
+  const { kernel, risk } = wireKernel({ clock, bus, instruments, books, strategy, oms, execution: client, portfolio }, limits);
   return { clock, kernel, client, oms, risk };
 }
 

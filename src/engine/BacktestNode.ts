@@ -12,10 +12,11 @@ import { simulatedVenueOptions } from '../execution/sim/venueOptions.ts';
 import { OrderManager } from '../oms/OrderManager.ts';
 import { omsSettingsFromConfig } from '../oms/OmsSettings.ts';
 import { Portfolio } from '../portfolio/Portfolio.ts';
-import { RiskEngine } from '../risk/RiskEngine.ts';
+import type { RiskEngine } from '../risk/RiskEngine.ts';
 import { riskLimitsFromConfig } from '../risk/riskConfig.ts';
 import { buildStrategy } from '../strategy/registry.ts';
-import { TradingKernel } from './TradingKernel.ts';
+import type { TradingKernel } from './TradingKernel.ts';
+import { wireKernel } from './wireKernel.ts';
 
 /** Everything a backtest kernel is made of, for the runner and for tests that inspect parts. */
 export interface BacktestNode {
@@ -73,22 +74,9 @@ export function buildBacktestNode(config: BulwarkConfig, timeBaseNs: bigint): Ba
   );
   // the strategy sees a lagged copy of each book when market data has latency; none at 0 (zero cost)
   const marketDataDelay = config.latency.market_data_latency_ns > 0 ? new MarketDataDelay(clock, config.latency.market_data_latency_ns) : undefined;
-  // the kernel is the risk engine's view of open orders; it exists only after the engine, hence the late binding
-  let kernelRef: TradingKernel | undefined;
-  const risk = new RiskEngine(
+  const { kernel, risk } = wireKernel(
+    { clock, bus, instruments, books, strategy, oms, execution: venue, portfolio, marketDataDelay, omsSettings: omsSettingsFromConfig(config.oms) },
     riskLimitsFromConfig(config.risk),
-    {
-      position: (id) => portfolio.position(id),
-      openQty: (id, side) => (kernelRef ? kernelRef.openQty(id, side) : 0),
-      openOrderCount: () => oms.openOrderCount(),
-      instruments,
-      referencePrice: (id) => (kernelRef ? kernelRef.referencePrice(id) : NaN),
-      equity: () => portfolio.equity(),
-    },
-    clock,
-    bus,
   );
-  const kernel = new TradingKernel({ clock, bus, instruments, books, strategy, risk, oms, execution: venue, portfolio, marketDataDelay, omsSettings: omsSettingsFromConfig(config.oms) });
-  kernelRef = kernel;
   return { kernel, clock, bus, instruments, books, oms, portfolio, risk, venue, strategyId };
 }

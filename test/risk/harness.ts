@@ -3,11 +3,11 @@ import type { KernelTopics } from '../../src/bus/topics.ts';
 import { Instrument, SimClock, toNanos, type Lots, type Order, type RiskStateChanged, type Ticks } from '../../src/core/index.ts';
 import type { L2OrderBook } from '../../src/data/book/L2OrderBook.ts';
 import type { L3OrderBook } from '../../src/data/book/L3OrderBook.ts';
-import { TradingKernel } from '../../src/engine/TradingKernel.ts';
+import { wireKernel } from '../../src/engine/wireKernel.ts';
 import { report, type ExecutionClient, type ExecutionReport } from '../../src/execution/ExecutionClient.ts';
 import { OrderManager } from '../../src/oms/OrderManager.ts';
 import { Portfolio } from '../../src/portfolio/Portfolio.ts';
-import { RiskEngine, type RiskLimits } from '../../src/risk/RiskEngine.ts';
+import type { RiskLimits } from '../../src/risk/RiskEngine.ts';
 import { Strategy } from '../../src/strategy/Strategy.ts';
 
 export const ES = new Instrument({ id: 1, symbol: 'ESH4', venue: 'CME', tickSize: '0.25', lotSize: '1', multiplier: '50', currency: 'USD' });
@@ -94,23 +94,8 @@ export function buildKernel(limits: RiskLimits, opts: { capital?: string; strate
   const oms = new OrderManager(clock, bus, 'T');
   const portfolio = new Portfolio(list, toNanos(opts.capital ?? '100000'));
   const venue = new StubVenue(clock);
-  let kernelRef: TradingKernel | undefined;
-  const risk = new RiskEngine(
-    limits,
-    {
-      position: (id) => portfolio.position(id),
-      openQty: (id, side) => (kernelRef ? kernelRef.openQty(id, side) : 0),
-      openOrderCount: () => oms.openOrderCount(),
-      instruments,
-      referencePrice: (id) => (kernelRef ? kernelRef.referencePrice(id) : NaN),
-      equity: () => portfolio.equity(),
-    },
-    clock,
-    bus,
-  );
   const strategy = opts.strategy ?? new IdleStrategy('idle');
-  const kernel = new TradingKernel({ clock, bus, instruments, books, strategy, risk, oms, execution: venue, portfolio });
-  kernelRef = kernel;
+  const { kernel, risk } = wireKernel({ clock, bus, instruments, books, strategy, oms, execution: venue, portfolio }, limits);
   const states: RiskStateChanged[] = [];
   bus.subscribe('risk.state', (s) => states.push(s));
   return { clock, bus, oms, portfolio, venue, risk, kernel, states };
