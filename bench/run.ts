@@ -8,6 +8,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { backtestBenchmark } from './backtest.bench.ts';
 import { riskBenchmark } from './risk.bench.ts';
+import { journalBenchmark } from './journal.bench.ts';
 
 interface BenchOptions {
   events?: number;
@@ -16,6 +17,7 @@ interface BenchOptions {
 const benches: Record<string, (options: BenchOptions) => Record<string, unknown>> = {
   backtest: backtestBenchmark,
   risk: riskBenchmark,
+  journal: journalBenchmark,
 };
 
 const root = dirname(fileURLToPath(import.meta.url));
