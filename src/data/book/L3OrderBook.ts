@@ -1,7 +1,6 @@
 import { MBO_FLAG_LAST, type Lots, type MboEvent, type Ticks } from '../../core/index.ts';
 import { IdMap } from './IdMap.ts';
-import type { OrderBookView } from './OrderBookView.ts';
-import { PriceLadder } from './PriceLadder.ts';
+import { LadderBook } from './LadderBook.ts';
 
 /** A resting order in the L3 book. `priority` orders the queue within a price level. */
 export interface BookOrder {
@@ -34,17 +33,13 @@ export const MBO_FLAG_SNAPSHOT = 0x20;
  * snapshot record, or was the F_LAST record that ended the previous snapshot; later records of
  * the same snapshot are applied on top. So replaying day 1 then day 2 counts no duplicate adds.
  */
-export class L3OrderBook implements OrderBookView {
-  readonly bids = new PriceLadder(true);
-  readonly asks = new PriceLadder(false);
+export class L3OrderBook extends LadderBook {
   /** By order id. IdMap, not Map: CME ids (~6.4e12) would be boxed per insert (see IdMap.ts). */
   private readonly orders = new IdMap<BookOrder>();
   private nextPriority = 1;
-  lastUpdateNs = 0;
   unknownOrderEvents = 0;
   duplicateAddEvents = 0;
-  /** Venue events (packets ending in an F_LAST record) after which the book was crossed (bid >= ask). */
-  crossedEvents = 0;
+  // crossedEvents (inherited) counts venue packets (ending in an F_LAST record) after which the book was crossed
   /** Snapshots started (see the class comment). */
   snapshots = 0;
   /** Snapshots that found orders in the book and cleared them first (e.g. day 2 of a multi-day replay). */
@@ -64,8 +59,6 @@ export class L3OrderBook implements OrderBookView {
   touchedPriority = 0;
   /** Lots the touched order lost at its old price/priority (cancel, decrease, or moved away). */
   touchedRemoved: Lots = 0;
-
-  constructor(readonly instrumentId: number) {}
 
   apply(ev: MboEvent): L3ApplyResult {
     this.lastUpdateNs = ev.tsNs;
@@ -182,41 +175,6 @@ export class L3OrderBook implements OrderBookView {
       if (o.side === side && o.price === price && o.priority < priority) total += o.size;
     }
     return total;
-  }
-
-  bestBidPrice(): Ticks {
-    return this.bids.best();
-  }
-  bestAskPrice(): Ticks {
-    return this.asks.best();
-  }
-  bestBidSize(): Lots {
-    return this.bids.bestSize();
-  }
-  bestAskSize(): Lots {
-    return this.asks.bestSize();
-  }
-  sizeAt(side: 'B' | 'A', price: Ticks): Lots {
-    return this.ladder(side).sizeAt(price);
-  }
-  levelPrice(side: 'B' | 'A', level: number): Ticks {
-    return this.ladder(side).priceAt(level);
-  }
-  depth(side: 'B' | 'A', levels: number): Lots {
-    return this.ladder(side).depth(levels);
-  }
-  levelCount(side: 'B' | 'A'): number {
-    return this.ladder(side).levels;
-  }
-  isCrossed(): boolean {
-    return this.bids.levels > 0 && this.asks.levels > 0 && this.bids.best() >= this.asks.best();
-  }
-  isTwoSided(): boolean {
-    return this.bids.levels > 0 && this.asks.levels > 0 && this.bids.best() < this.asks.best();
-  }
-
-  private ladder(side: 'B' | 'A'): PriceLadder {
-    return side === 'B' ? this.bids : this.asks;
   }
 
   private touch(o: BookOrder, removed: Lots): void {
