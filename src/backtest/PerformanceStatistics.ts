@@ -108,6 +108,20 @@ export function periodsPerYear(samplingIntervalS: number, calendar: TradingCalen
 // Equity sampler
 
 /**
+ * End (exclusive) of the sampling interval containing clock time tsNs: (k+1)*step with
+ * k = floor(tsNs / step). The float quotient is exact enough for integer clock ns below 2^53
+ * (the clock's exact range, ~104 days); the two loops re-check the boundaries with integer
+ * products so k*step <= tsNs < (k+1)*step holds by construction. Called only when a new
+ * interval starts.
+ */
+export function intervalEndAfter(tsNs: number, step: number): number {
+  let k = Math.floor(tsNs / step);
+  while (k * step > tsNs) k--;
+  while ((k + 1) * step <= tsNs) k++;
+  return (k + 1) * step;
+}
+
+/**
  * Samples the equity curve: fed on every mark and fill with (clock ns, equity, position), keeps
  * one point per sampling interval that saw an update: the LAST value of the interval. Intervals
  * are aligned to the clock's time base (clock time 0, normally UTC midnight), i.e. interval k is
@@ -163,7 +177,7 @@ export class EquitySampler {
     if (dd > this.maxDd) this.maxDd = dd;
 
     if (tsNs >= this.intervalEndNs) {
-      this.startInterval(tsNs);
+      this.intervalEndNs = intervalEndAfter(tsNs, this.intervalNs);
       this.ts.push(tsNs);
       this.eq.push(equity);
       this.dd.push(dd);
@@ -177,20 +191,6 @@ export class EquitySampler {
     this.dd[i] = dd;
     if (dd > this.intervalMaxDd[i]) this.intervalMaxDd[i] = dd;
     this.pos[i] = position;
-  }
-
-  /**
-   * Starts the interval containing tsNs: k = floor(tsNs / interval). The float quotient is exact
-   * enough for integer clock ns below 2^53 (the clock's exact range, ~104 days); the two loops
-   * re-check the boundaries with integer products so the membership test k*I <= tsNs < (k+1)*I
-   * holds by construction. Runs only when a new interval starts.
-   */
-  private startInterval(tsNs: number): void {
-    const step = this.intervalNs;
-    let k = Math.floor(tsNs / step);
-    while (k * step > tsNs) k--;
-    while ((k + 1) * step <= tsNs) k++;
-    this.intervalEndNs = (k + 1) * step;
   }
 
   /** Running peak equity (starting equity included). */

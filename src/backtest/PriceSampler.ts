@@ -11,6 +11,7 @@
  */
 import type { Instrument, Ticks } from '../core/index.ts';
 import type { PriceSeries } from './BacktestResults.ts';
+import { intervalEndAfter } from './PerformanceStatistics.ts';
 
 const SRC_TRADES = 1;
 const SRC_MID = 2;
@@ -59,11 +60,7 @@ export class PriceSampler {
     if (s === undefined) return;
     s.sources |= source;
     if (tsNs >= s.intervalEndNs) {
-      const step = this.intervalNs;
-      let k = Math.floor(tsNs / step);
-      while (k * step > tsNs) k--;
-      while ((k + 1) * step <= tsNs) k++;
-      s.intervalEndNs = (k + 1) * step;
+      s.intervalEndNs = intervalEndAfter(tsNs, this.intervalNs);
       s.ts.push(tsNs);
       s.last.push(last);
       s.low.push(low);

@@ -1,58 +1,14 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { Instrument, Rng, SimClock, type MboAction, type MboEvent, type Order, type OrderIntent } from '../../src/core/index.ts';
-import { L3OrderBook } from '../../src/data/book/L3OrderBook.ts';
-import type { ExecutionReport } from '../../src/execution/ExecutionClient.ts';
-import { ScheduleFeeModel } from '../../src/execution/sim/FeeModel.ts';
-import { ConstantLatencyModel } from '../../src/execution/sim/LatencyModel.ts';
-import { SimulatedVenue } from '../../src/execution/sim/SimulatedVenue.ts';
+import type { MboAction } from '../../src/core/index.ts';
+import { NO_FEES, venueHarness } from './harness.ts';
 
-const ES = new Instrument({ id: 1, symbol: 'ES', venue: 'CME', tickSize: '0.25', lotSize: '1', multiplier: '50', currency: 'USD' });
-const NO_FEES = { maker_fee_per_contract: '0', taker_fee_per_contract: '0', maker_fee_bps: '0', taker_fee_bps: '0', exchange_fee_per_contract: '0', clearing_fee_per_contract: '0' };
-
-/** A venue on a hand-built L3 book, with a feed() that applies an event to the book then the venue, as the kernel does. */
+/** The shared venue harness, with this file's original call shapes (feed an MBO record; fills by client order id). */
 function setup(opts: { orderLatency?: number; ackLatency?: number; fees?: typeof NO_FEES } = {}) {
-  const clock = new SimClock(0n);
-  const book = new L3OrderBook(1);
-  const venue = new SimulatedVenue(
-    clock,
-    new Map([[1, ES]]),
-    new Map([[1, book]]),
-    new ScheduleFeeModel(opts.fees ?? NO_FEES),
-    new ConstantLatencyModel({ order_latency_ns: opts.orderLatency ?? 0, ack_latency_ns: opts.ackLatency ?? 0, jitter_ns: 0, use_random_jitter: false }, new Rng(1)),
-    { venue: 'SIM', trackQueuePosition: true },
-  );
-  const reports: ExecutionReport[] = [];
-  venue.onReport((r) => reports.push(r));
-  const feed = (t: number, action: MboAction, side: 'B' | 'A' | 'N', orderId: number, price: number, size: number): void => {
-    clock.advanceTo(t);
-    const ev: MboEvent = { kind: 'mbo', tsNs: t, tsRecvNs: t, instrumentId: 1, action, side, orderId, price, size, flags: 0, sequence: 0 };
-    book.apply(ev);
-    venue.onMarketEvent(ev);
-  };
-  let n = 0;
-  const order = (intent: Partial<OrderIntent> & Pick<OrderIntent, 'side' | 'qty' | 'price'>): Order => ({
-    instrumentId: 1,
-    type: 'LIMIT',
-    tif: 'GTC',
-    triggerPrice: 0,
-    postOnly: false,
-    reduceOnly: false,
-    expireTimeNs: 0,
-    ...intent,
-    clientOrderId: `T-${++n}`,
-    strategyId: 's',
-    venueOrderId: '',
-    status: 'SUBMITTED',
-    filledQty: 0,
-    filledNotionalTicks: 0,
-    feesPaid: 0n,
-    createdNs: clock.now(),
-    updatedNs: clock.now(),
-    reason: '',
-  });
-  const filled = (id: string): number => reports.filter((r) => r.type === 'FILLED' && r.clientOrderId === id).reduce((s, r) => s + r.lastQty, 0);
-  return { clock, book, venue, reports, feed, order, filled };
+  const h = venueHarness(opts);
+  const feed = (t: number, action: MboAction, side: 'B' | 'A' | 'N', orderId: number, price: number, size: number): void => h.mbo(t, action, side, orderId, price, size);
+  const filled = (id: string): number => h.reports.filter((r) => r.type === 'FILLED' && r.clientOrderId === id).reduce((sum, r) => sum + r.lastQty, 0);
+  return { clock: h.clock, book: h.l3, venue: h.venue, reports: h.reports, feed, order: h.order, filled };
 }
 
 test('L3 queue position: fills only after exactly the quantity ahead of it has traded', () => {

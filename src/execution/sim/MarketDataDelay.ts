@@ -74,72 +74,23 @@ export class MarketDataDelay {
     if (this.count === this.slots.length) this.grow();
     const s = this.slots[(this.head + this.count) & this.mask];
     s.dueNs = this.clock.now() + this.latencyNs;
+    // copy into the slot's preallocated record of the same kind (sources reuse their event objects)
     switch (ev.kind) {
-      case 'mbo': {
-        const d = s.mbo;
-        d.tsNs = ev.tsNs;
-        d.tsRecvNs = ev.tsRecvNs;
-        d.instrumentId = ev.instrumentId;
-        d.action = ev.action;
-        d.side = ev.side;
-        d.orderId = ev.orderId;
-        d.price = ev.price;
-        d.size = ev.size;
-        d.flags = ev.flags;
-        d.sequence = ev.sequence;
-        s.ev = d;
+      case 'mbo':
+        s.ev = Object.assign(s.mbo, ev);
         break;
-      }
-      case 'l2': {
-        const d = s.l2;
-        d.tsNs = ev.tsNs;
-        d.tsRecvNs = ev.tsRecvNs;
-        d.instrumentId = ev.instrumentId;
-        d.side = ev.side;
-        d.price = ev.price;
-        d.size = ev.size;
-        d.isSnapshot = ev.isSnapshot;
-        d.sequence = ev.sequence;
-        d.prevSequence = ev.prevSequence;
-        d.isLast = ev.isLast;
-        s.ev = d;
+      case 'l2':
+        s.ev = Object.assign(s.l2, ev);
         break;
-      }
-      case 'quote': {
-        const d = s.quote;
-        d.tsNs = ev.tsNs;
-        d.instrumentId = ev.instrumentId;
-        d.bidPrice = ev.bidPrice;
-        d.askPrice = ev.askPrice;
-        d.bidSize = ev.bidSize;
-        d.askSize = ev.askSize;
-        s.ev = d;
+      case 'quote':
+        s.ev = Object.assign(s.quote, ev);
         break;
-      }
-      case 'trade': {
-        const d = s.trade;
-        d.tsNs = ev.tsNs;
-        d.instrumentId = ev.instrumentId;
-        d.price = ev.price;
-        d.size = ev.size;
-        d.aggressor = ev.aggressor;
-        d.tradeId = ev.tradeId;
-        s.ev = d;
+      case 'trade':
+        s.ev = Object.assign(s.trade, ev);
         break;
-      }
-      case 'bar': {
-        const d = s.bar;
-        d.tsNs = ev.tsNs;
-        d.instrumentId = ev.instrumentId;
-        d.intervalNs = ev.intervalNs;
-        d.open = ev.open;
-        d.high = ev.high;
-        d.low = ev.low;
-        d.close = ev.close;
-        d.volume = ev.volume;
-        s.ev = d;
+      case 'bar':
+        s.ev = Object.assign(s.bar, ev);
         break;
-      }
     }
     this.count++;
     if (!this.armed) this.arm();
